@@ -1,0 +1,1 @@
+"""saasaisite: a self-hostable, multi-tenant AI chat bot for your website."""

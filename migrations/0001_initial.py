@@ -1,9 +1,5 @@
-from uuid import uuid4
-
-from tortoise import fields, migrations
-from tortoise.fields.base import OnDelete
+from tortoise import migrations
 from tortoise.migrations import operations as ops
-
 from saasaisite.models import (
     DialogKind,
     Language,
@@ -12,6 +8,9 @@ from saasaisite.models import (
     MessageStatus,
     Role,
 )
+from tortoise.fields.base import OnDelete
+from uuid import uuid4
+from tortoise import fields
 
 
 class Migration(migrations.Migration):
@@ -187,7 +186,11 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
+                ("visitor_id", fields.UUIDField(null=True, db_index=True)),
                 ("started_on", fields.CharField(default="", max_length=2000)),
+                ("preview", fields.CharField(default="", max_length=200)),
+                ("message_count", fields.IntField(default=0)),
+                ("has_lead", fields.BooleanField(default=False)),
                 (
                     "user",
                     fields.ForeignKeyField(

@@ -190,7 +190,13 @@ class Dialog(TenantScoped):
         "models.Tenant", related_name="dialogs", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(DialogKind, max_length=10, default=DialogKind.VISITOR)
+    # The random id inside a visitor's signed token: whose conversation it is.
+    visitor_id = fields.UUIDField(null=True, db_index=True)
     started_on = fields.CharField(max_length=2000, default="")
+    # Kept up to date as messages come, so long dialog lists need no joins.
+    preview = fields.CharField(max_length=200, default="")
+    message_count = fields.IntField(default=0)
+    has_lead = fields.BooleanField(default=False)
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User",
         related_name="admin_dialogs",

@@ -22,7 +22,7 @@ import asyncpg
 import pytest
 from aiosmtpd.controller import Controller
 from quart import Quart
-from quart.testing import QuartClient
+from quart.typing import TestClientProtocol
 from tortoise import Tortoise
 
 from saasaisite import db
@@ -35,8 +35,15 @@ from saasaisite.tenancy import tenant_scope
 TEST_SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"
 TABLES = (
-    "saved_item", "lead", "message", "dialog", "prompt_chunk", "invitation",
-    "app_user", "tenant", "login_attempt",
+    "saved_item",
+    "lead",
+    "message",
+    "dialog",
+    "prompt_chunk",
+    "invitation",
+    "app_user",
+    "tenant",
+    "login_attempt",
 )
 
 
@@ -151,7 +158,7 @@ class Client:
 
     def __init__(self, app: Quart) -> None:
         self.app = app
-        self.http: QuartClient = app.test_client()
+        self.http: TestClientProtocol = app.test_client()
 
     def cookie(self, name: str) -> str | None:
         for cookie in self.http.cookie_jar or []:
@@ -171,7 +178,11 @@ class Client:
         return await self.http.get(path, **kwargs)
 
     async def post(
-        self, path: str, data: dict[str, str] | None = None, *, htmx: bool = False,
+        self,
+        path: str,
+        data: dict[str, str] | None = None,
+        *,
+        htmx: bool = False,
         **kwargs: Any,
     ) -> Any:
         headers = dict(kwargs.pop("headers", {}))

@@ -40,7 +40,8 @@ async def test_each_broken_slug_rule_has_its_message_and_the_form_keeps_input(
     client: Client, slug: str, message: str
 ) -> None:
     response = await client.post(
-        "/", {"company": "Acme & Sons", "slug": slug},
+        "/",
+        {"company": "Acme & Sons", "slug": slug},
         headers={"Accept-Language": "en"},
     )
     page = await response.get_data(as_text=True)

@@ -79,7 +79,9 @@ def _serve(host: str, port: int) -> None:
 
     config = Config()
     config.bind = [f"{host}:{port}"]
-    config.accesslog = "-"
+    # Hypercorn's own loggers, so its lines share the root handler's format.
+    config.accesslog = logging.getLogger("hypercorn.access")
+    config.errorlog = logging.getLogger("hypercorn.error")
     logging.getLogger(__name__).info("serving on http://%s:%s", host, port)
     asyncio.run(serve(create_app(), config))
 

@@ -125,7 +125,8 @@ def _register_error_pages(app: Quart) -> None:
     async def http_error(error: HTTPException) -> Any:
         if error.code is None or error.code < 400:
             return error
-        return await error_page(error.code if error.code in titles else 500)
+        # Keep the status (413, 400, ...); a page title is only for the known ones.
+        return await error_page(error.code)
 
     @app.errorhandler(Exception)
     async def unhandled(error: Exception) -> tuple[str, int]:
@@ -139,8 +140,10 @@ def _register_error_pages(app: Quart) -> None:
 def _register_blueprints(app: Quart) -> None:
     from saasaisite.auth.views import bp as auth_bp
     from saasaisite.cabinet.views import bp as cabinet_bp
+    from saasaisite.chat.views import bp as chat_bp
     from saasaisite.site.views import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(cabinet_bp)
+    app.register_blueprint(chat_bp)

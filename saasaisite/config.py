@@ -34,7 +34,12 @@ class Settings:
     openai_api_key: str = ""
     openai_base_url: str = ""
     openai_model: str = "gpt-4o-mini"
+    # Seconds the model may stay silent (before its first token or between
+    # two) before the answer counts as failed; connecting has its own 5 s.
+    openai_timeout: float = 120.0
     session_days: int = 14
+    # How many proxies in front of the app to trust for X-Forwarded-For/-Proto.
+    trusted_proxies: int = 0
     var_dir: Path = field(default=PROJECT_ROOT / "var")
 
     @property
@@ -94,7 +99,9 @@ def load_settings(
         openai_api_key=text("OPENAI_API_KEY"),
         openai_base_url=text("OPENAI_BASE_URL"),
         openai_model=text("OPENAI_MODEL", "gpt-4o-mini"),
+        openai_timeout=float(_integer(values, "OPENAI_TIMEOUT", 120, 1, 3600)),
         session_days=_integer(values, "SESSION_DAYS", 14, 1, 365),
+        trusted_proxies=_integer(values, "TRUSTED_PROXIES", 0, 0, 10),
         var_dir=var_dir,
     )
     if settings.openai_base_url and not settings.openai_base_url.startswith(
@@ -117,12 +124,20 @@ def development_secret(var_dir: Path) -> str:
     """Read the development secret kept under var/, creating it on first use."""
     path = var_dir / "secret_key"
     var_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        # Exclusive creation, so two processes starting at once agree on one key.
-        with path.open("x", encoding="utf-8") as handle:
+    if not path.exists():
+        # Written whole under another name, readable by its owner only, then
+        # linked into place: processes starting at once agree on one key and
+        # none reads a half-written file.
+        draft = var_dir / f"secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(secrets.token_urlsafe(48))
-    except FileExistsError:
-        pass
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
 
     return path.read_text(encoding="utf-8").strip()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from quart import g
+from quart import Blueprint, g
 
 from saasaisite.errors import NotFound
 from saasaisite.i18n import gettext as _
@@ -95,8 +95,21 @@ async def load_tenant(slug: str) -> Tenant:
     return tenant
 
 
-def pop_slug(values: dict[str, Any] | None) -> str:
-    """Take the slug out of the URL values, so views need not accept it."""
-    slug = str((values or {}).pop("slug", ""))
-    g.slug = slug
-    return slug
+def tenant_blueprint(name: str, import_name: str, url_prefix: str) -> Blueprint:
+    """A blueprint under `/<slug>...` whose views need not accept the slug.
+
+    The slug is taken out of the URL values into `g.slug`, and `url_for`
+    fills it back in for links to the same tenant.
+    """
+    blueprint = Blueprint(name, import_name, url_prefix=url_prefix)
+
+    @blueprint.url_value_preprocessor
+    def take_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
+        g.slug = str((values or {}).pop("slug", ""))
+
+    @blueprint.url_defaults
+    def give_slug(endpoint: str, values: dict[str, Any]) -> None:
+        if "slug" not in values and g.get("slug"):
+            values["slug"] = g.slug
+
+    return blueprint

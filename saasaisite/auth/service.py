@@ -7,6 +7,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from quart import url_for
 from tortoise.exceptions import IntegrityError
@@ -36,6 +37,15 @@ Errors = dict[str, str]
 
 def signer() -> Signer:
     return Signer(current_settings().secret_key)
+
+
+def mailed_link(endpoint: str, **values: Any) -> str:
+    """An absolute link for a mail, always on BASE_URL.
+
+    Never built from the request's Host header: a forged one would send the
+    token in a reset mail to someone else's site.
+    """
+    return current_settings().base_url + url_for(endpoint, **values)
 
 
 def normalise_email(email: str) -> str:
@@ -127,7 +137,7 @@ async def register(tenant: Tenant | None, slug: str, form: Registration) -> User
 
 async def send_confirmation(slug: str, user: User) -> None:
     token = signer().dumps("confirm", str(user.id))
-    link = url_for("auth.confirm", slug=slug, token=token, _external=True)
+    link = mailed_link("auth.confirm", slug=slug, token=token)
     await send_mail(
         current_settings(),
         user.email,
@@ -191,7 +201,7 @@ async def authenticate(email: str, password: str) -> User | None:
 
 async def send_reset(slug: str, user: User) -> None:
     token = signer().dumps("reset", [str(user.id), user.session_version])
-    link = url_for("auth.reset", slug=slug, token=token, _external=True)
+    link = mailed_link("auth.reset", slug=slug, token=token)
     await send_mail(
         current_settings(),
         user.email,
@@ -220,7 +230,7 @@ async def invite(tenant: Tenant, owner: User, email: str) -> Invitation:
         defaults={"invited_by": owner, "accepted_at": None}, email=email
     )
     token = signer().dumps("invite", str(invitation.id))
-    link = url_for("auth.register", slug=tenant.slug, invite=token, _external=True)
+    link = mailed_link("auth.register", slug=tenant.slug, invite=token)
     await send_mail(
         current_settings(),
         email,

@@ -59,4 +59,7 @@ async def session_user(tenant: Tenant) -> User | None:
 
 def login_url(tenant: Tenant) -> str:
     """The tenant's login page, coming back here afterwards."""
-    return url_for("auth.login", slug=tenant.slug, next=request.full_path.rstrip("?"))
+    # The target of a form cannot be opened with GET after logging in; such a
+    # person starts again from the cabinet's home.
+    back = request.full_path.rstrip("?") if request.method == "GET" else None
+    return url_for("auth.login", slug=tenant.slug, next=back)

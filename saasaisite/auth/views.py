@@ -6,10 +6,11 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from quart import Blueprint, Response, g, request, url_for
+from quart import Response, g, request, url_for
 
 from saasaisite.auth import service
 from saasaisite.auth.session import end_session, session_user, start_session
+from saasaisite.config import current_settings
 from saasaisite.errors import NotFound
 from saasaisite.htmx import redirect_to, render
 from saasaisite.i18n import gettext as _
@@ -18,27 +19,31 @@ from saasaisite.security import LinkError
 from saasaisite.tenants import (
     find_tenant,
     load_tenant,
-    pop_slug,
     slug_problems_or_taken,
+    tenant_blueprint,
 )
 
 log = logging.getLogger(__name__)
 
-bp = Blueprint("auth", __name__, url_prefix="/<slug>")
+bp = tenant_blueprint("auth", __name__, "/<slug>")
 
 
-@bp.url_value_preprocessor
-def take_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    pop_slug(values)
+def client_address() -> str:
+    """The visitor's address, read through the proxies TRUSTED_PROXIES names.
 
-
-@bp.url_defaults
-def give_slug(endpoint: str, values: dict[str, Any]) -> None:
-    if "slug" not in values and g.get("slug"):
-        values["slug"] = g.slug
-
-
-def _client_address() -> str:
+    Behind a router every request comes from the router's address; taking
+    that would let failed logins from anyone throttle everybody at once.
+    """
+    hops = current_settings().trusted_proxies
+    forwarded = [
+        part.strip()
+        for part in request.headers.get("X-Forwarded-For", "").split(",")
+        if part.strip()
+    ]
+    # Each trusted proxy appends the address it saw; the one the nearest
+    # untrusted party claimed is `hops` entries from the right.
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.remote_addr or "unknown"
 
 
@@ -155,7 +160,7 @@ async def login() -> Any:
         data = await request.form
         email = service.normalise_email(data.get("email", ""))
         password = data.get("password", "")
-        address = _client_address()
+        address = client_address()
         if await service.throttled(tenant, email, address):
             error = _("Too many attempts. Please wait 15 minutes and try again.")
             status = 429

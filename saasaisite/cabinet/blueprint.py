@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from quart import Blueprint, Response, g
+from quart import Response, g
 
 from saasaisite.auth.session import login_url, session_user
 from saasaisite.errors import Forbidden
 from saasaisite.htmx import redirect_to
 from saasaisite.models import User
-from saasaisite.tenants import load_tenant, pop_slug
+from saasaisite.tenants import load_tenant, tenant_blueprint
 
-bp = Blueprint("cabinet", __name__, url_prefix="/<slug>/my")
-
-
-@bp.url_value_preprocessor
-def take_slug(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    pop_slug(values)
-
-
-@bp.url_defaults
-def give_slug(endpoint: str, values: dict[str, Any]) -> None:
-    if "slug" not in values and g.get("slug"):
-        values["slug"] = g.slug
+bp = tenant_blueprint("cabinet", __name__, "/<slug>/my")
 
 
 @bp.before_request

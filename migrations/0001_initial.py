@@ -1,5 +1,10 @@
-from tortoise import migrations
+from uuid import uuid4
+
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
+from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
 from saasaisite.models import (
     DialogKind,
     Language,
@@ -8,9 +13,6 @@ from saasaisite.models import (
     MessageStatus,
     Role,
 )
-from tortoise.fields.base import OnDelete
-from uuid import uuid4
-from tortoise import fields
 
 
 class Migration(migrations.Migration):
@@ -214,6 +216,7 @@ class Migration(migrations.Migration):
             options={
                 "table": "dialog",
                 "app": "models",
+                "indexes": [Index(fields=["tenant_id", "kind", "last_activity_at"])],
                 "pk_attr": "id",
                 "table_description": "A conversation: a visitor's on the site, or the owner's trying the bot.",
             },
@@ -373,7 +376,7 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     fields.CharEnumField(
-                        description="STREAMING: streaming\nDONE: done\nCUT_SHORT: cut_short\nFAILED: failed",
+                        description="PENDING: pending\nSTREAMING: streaming\nDONE: done\nCUT_SHORT: cut_short\nFAILED: failed",
                         enum_type=MessageStatus,
                         max_length=10,
                     ),
@@ -389,6 +392,7 @@ class Migration(migrations.Migration):
             options={
                 "table": "message",
                 "app": "models",
+                "indexes": [Index(fields=["dialog_id", "created_at"])],
                 "pk_attr": "id",
                 "table_description": "One turn of a dialog, an answer stored as it streams.",
             },

@@ -12,6 +12,8 @@ HX_REDIRECT = "HX-Redirect"
 HX_BOOSTED = "HX-Boosted"
 HX_TARGET = "HX-Target"
 HX_TRIGGER = "HX-Trigger"
+HX_RETARGET = "HX-Retarget"
+HX_RESWAP = "HX-Reswap"
 
 
 def is_htmx() -> bool:

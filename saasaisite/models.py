@@ -63,6 +63,15 @@ class TenantScoped(Model):
             )
         await super().save(using_db, update_fields, force_create, force_update)
 
+    async def delete(self, using_db: BaseDBAsyncClient | None = None) -> None:
+        # A row loaded in another tenant's block must not be deleted from this one.
+        if self.tenant_id != current_tenant_id():
+            raise NoTenantInContext(
+                f"{type(self).__name__} of tenant {self.tenant_id} "
+                f"deleted as tenant {current_tenant_id()}"
+            )
+        await super().delete(using_db)
+
 
 class Language(StrEnum):
     RU = "ru"
@@ -85,6 +94,8 @@ class MessageRole(StrEnum):
 
 
 class MessageStatus(StrEnum):
+    # An answer waits as "pending" until one stream request claims it.
+    PENDING = "pending"
     STREAMING = "streaming"
     DONE = "done"
     CUT_SHORT = "cut_short"
@@ -197,6 +208,7 @@ class Dialog(TenantScoped):
     preview = fields.CharField(max_length=200, default="")
     message_count = fields.IntField(default=0)
     has_lead = fields.BooleanField(default=False)
+    user_id: uuid.UUID | None
     user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User",
         related_name="admin_dialogs",
@@ -208,11 +220,15 @@ class Dialog(TenantScoped):
 
     class Meta:
         table = "dialog"
+        # The cabinet's list: a tenant's dialogs of one kind by latest activity.
+        indexes = (("tenant_id", "kind", "last_activity_at"),)
         manager = TenantManager()
 
 
 class Message(TenantScoped):
     """One turn of a dialog, an answer stored as it streams."""
+
+    dialog_id: uuid.UUID
 
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
     tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(
@@ -230,11 +246,15 @@ class Message(TenantScoped):
     class Meta:
         table = "message"
         ordering = ["created_at"]
+        # A dialog's transcript in order, read again by the cabinet's polling.
+        indexes = (("dialog_id", "created_at"),)
         manager = TenantManager()
 
 
 class Lead(TenantScoped):
     """A contact a visitor left, one per tenant and normalised contact."""
+
+    dialog_id: uuid.UUID | None
 
     id = fields.UUIDField(primary_key=True, default=uuid.uuid4)
     tenant: fields.ForeignKeyRelation[Tenant] = fields.ForeignKeyField(

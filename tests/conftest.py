@@ -12,7 +12,7 @@ import re
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -31,6 +31,7 @@ from saasaisite.config import Settings
 from saasaisite.models import Role, Tenant, User
 from saasaisite.security import hash_password
 from saasaisite.tenancy import tenant_scope
+from tests.fake_llm import FakeLLM
 
 TEST_SECRET = "test-secret-" + "x" * 40
 PASSWORD = "correct horse battery"
@@ -96,6 +97,33 @@ def mailbox(smtp_server: tuple[Controller, Mailbox]) -> Mailbox:
     _controller, box = smtp_server
     box.messages.clear()
     return box
+
+
+@pytest.fixture(scope="session")
+async def fake_server() -> AsyncIterator[FakeLLM]:
+    """The fake OpenAI-compatible model, on a real socket, for the whole run."""
+    server = FakeLLM()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def fake_llm(fake_server: FakeLLM) -> FakeLLM:
+    """The fake model with no script and no requests from earlier tests."""
+    fake_server.reset()
+    return fake_server
+
+
+def with_model(settings: Settings, model: FakeLLM, timeout: float) -> Settings:
+    """Test settings whose chat talks to the fake model."""
+    return replace(
+        settings,
+        openai_api_key="test-key",
+        openai_base_url=model.base_url,
+        openai_model="fake-model",
+        openai_timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="session")

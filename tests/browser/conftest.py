@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from aiosmtpd.controller import Controller
 from playwright.async_api import Browser, Page, async_playwright
 
 from tests.conftest import TEST_SECRET, Mailbox, free_port
+from tests.fake_llm import FakeLLM
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 AXE_PATH = Path(
@@ -73,16 +75,13 @@ def server_environment(
     return env
 
 
-@pytest.fixture(scope="session")
-def live_server(
-    database_url: str, smtp_server: tuple[Controller, Mailbox]
-) -> Iterator[str]:
+@contextmanager
+def serving(env: dict[str, str]) -> Iterator[str]:
     """The app served by Hypercorn in its own process; yields its base URL."""
-    controller, _box = smtp_server
-    port = free_port()
+    port = env["PORT"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "saasaisite.cli", "serve", "--port", str(port)],
-        env=server_environment(database_url, controller, port),
+        [sys.executable, "-m", "saasaisite.cli", "serve", "--port", port],
+        env=env,
         cwd=PROJECT_ROOT,
     )
     base_url = f"http://127.0.0.1:{port}"
@@ -92,6 +91,34 @@ def live_server(
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    database_url: str, smtp_server: tuple[Controller, Mailbox]
+) -> Iterator[str]:
+    """The app with no model connected (the offline responder answers)."""
+    controller, _box = smtp_server
+    with serving(server_environment(database_url, controller, free_port())) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chat_server(
+    database_url: str, smtp_server: tuple[Controller, Mailbox], fake_server: FakeLLM
+) -> Iterator[str]:
+    """The app talking to the fake model."""
+    controller, _box = smtp_server
+    env = server_environment(
+        database_url,
+        controller,
+        free_port(),
+        OPENAI_API_KEY="test-key",
+        OPENAI_BASE_URL=fake_server.base_url,
+        OPENAI_MODEL="fake-model",
+    )
+    with serving(env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

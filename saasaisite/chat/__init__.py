@@ -1,0 +1,1 @@
+"""The visitor chat: pages, the answer service, the model and its fallback."""

@@ -1,17 +1,17 @@
-"""The cabinet's home and the sections whose features are still to come."""
+"""The cabinet's home page and the list of its sections."""
 
 from __future__ import annotations
 
 from quart import g
 
 from saasaisite.cabinet.blueprint import bp
-from saasaisite.errors import NotFound
 from saasaisite.htmx import render
 from saasaisite.i18n import gettext as _
 
 
+@bp.app_template_global("cabinet_sections")
 def section_titles() -> dict[str, str]:
-    """The cabinet's sections in the order of its navigation, with titles."""
+    """The cabinet's sections (endpoint: title) in the order of its navigation."""
     return {
         "dialogs": _("Dialogs"),
         "prompt": _("Prompt"),
@@ -26,18 +26,3 @@ def section_titles() -> dict[str, str]:
 async def home() -> str:
     """The cabinet's start page: where to go next."""
     return await render("cabinet/home.html", "content", tenant=g.tenant, active="home")
-
-
-@bp.route("/<section>")
-async def section(section: str) -> str:
-    """A section that is not built yet says so plainly."""
-    titles = section_titles()
-    if section not in titles:
-        raise NotFound()
-    return await render(
-        "cabinet/empty_section.html",
-        "content",
-        tenant=g.tenant,
-        active=section,
-        title=titles[section],
-    )

@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
-from saasaisite.cabinet import profile, sections
+from saasaisite.cabinet import (
+    admin_chat,
+    dialogs,
+    embed,
+    leads_page,
+    profile,
+    prompt,
+    saved,
+    sections,
+    widget,
+)
 from saasaisite.cabinet.blueprint import bp
 
-__all__ = ["bp", "profile", "sections"]
+__all__ = [
+    "admin_chat",
+    "bp",
+    "dialogs",
+    "embed",
+    "leads_page",
+    "profile",
+    "prompt",
+    "saved",
+    "sections",
+    "widget",
+]

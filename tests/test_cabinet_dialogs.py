@@ -131,6 +131,19 @@ async def test_the_dialog_page_shows_transcript_page_and_lead(
     assert "status: New" in page
 
 
+async def test_the_bots_answers_read_as_safe_markdown_in_the_transcript(
+    owner_client: Client, tenant_a: Pair
+) -> None:
+    tenant, _owner = tenant_a
+    answer = "We open at **nine**.\n\n<script>alert(1)</script>"
+    dialog = await make_dialog(tenant, "When?", answer)
+    response = await owner_client.get(f"/alpha/my/dialogs/{dialog.id}", headers=EN)
+    page = await response.get_data(as_text=True)
+    assert "We open at <strong>nine</strong>." in page
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 async def test_a_started_on_address_that_is_not_http_is_not_a_link(
     owner_client: Client, tenant_a: Pair
 ) -> None:

@@ -7,6 +7,7 @@ database is created there for the run and dropped after it.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import socket
@@ -202,8 +203,15 @@ class Client:
         assert token is not None
         return token
 
+    async def settled(self) -> None:
+        """Wait for the work requests left behind, such as mail to send."""
+        while self.app.background_tasks:
+            await asyncio.gather(*self.app.background_tasks)
+
     async def get(self, path: str, **kwargs: Any) -> Any:
-        return await self.http.get(path, **kwargs)
+        response = await self.http.get(path, **kwargs)
+        await self.settled()
+        return response
 
     async def post(
         self,
@@ -220,7 +228,9 @@ class Client:
             headers.update({"HX-Request": "true", "X-CSRF-Token": token})
         else:
             form.setdefault("csrf_token", token)
-        return await self.http.post(path, form=form, headers=headers, **kwargs)
+        response = await self.http.post(path, form=form, headers=headers, **kwargs)
+        await self.settled()
+        return response
 
     async def login(self, slug: str, email: str, password: str = PASSWORD) -> Any:
         response = await self.post(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from quart import url_for
+from quart import current_app, url_for
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -46,6 +46,15 @@ def mailed_link(endpoint: str, **values: Any) -> str:
     token in a reset mail to someone else's site.
     """
     return current_settings().base_url + url_for(endpoint, **values)
+
+
+def send_after_response(to: str, subject: str, body: str) -> None:
+    """Send a mail once the answer has gone out.
+
+    The answer then takes as long whether or not an address is registered,
+    and a slow mail server never holds a page up.
+    """
+    current_app.add_background_task(send_mail, current_settings(), to, subject, body)
 
 
 def normalise_email(email: str) -> str:
@@ -138,8 +147,7 @@ async def register(tenant: Tenant | None, slug: str, form: Registration) -> User
 async def send_confirmation(slug: str, user: User) -> None:
     token = signer().dumps("confirm", str(user.id))
     link = mailed_link("auth.confirm", slug=slug, token=token)
-    await send_mail(
-        current_settings(),
+    send_after_response(
         user.email,
         _("Confirm your e-mail address"),
         _(
@@ -202,8 +210,7 @@ async def authenticate(email: str, password: str) -> User | None:
 async def send_reset(slug: str, user: User) -> None:
     token = signer().dumps("reset", [str(user.id), user.session_version])
     link = mailed_link("auth.reset", slug=slug, token=token)
-    await send_mail(
-        current_settings(),
+    send_after_response(
         user.email,
         _("Reset your password"),
         _(
@@ -231,8 +238,7 @@ async def invite(tenant: Tenant, owner: User, email: str) -> Invitation:
     )
     token = signer().dumps("invite", str(invitation.id))
     link = mailed_link("auth.register", slug=tenant.slug, invite=token)
-    await send_mail(
-        current_settings(),
+    send_after_response(
         email,
         _("You are invited to %(company)s", company=tenant.name),
         _(

@@ -49,7 +49,9 @@
     var busy = log.querySelector("[data-streaming]") !== null;
     current.elements.text.disabled = busy;
     current.querySelector(".chat__send").disabled = busy;
-    if (!busy && document.activeElement === document.body) { current.elements.text.focus(); }
+    // A framed chat waits for the visitor: taking the focus on load would
+    // pull the host page's keyboard and scroll into the frame.
+    if (!busy && !embedded && document.activeElement === document.body) { current.elements.text.focus(); }
   }
 
   function loadHistory() {

@@ -191,3 +191,14 @@ async def test_chat_pages_are_accessible(
         "el => parseFloat(getComputedStyle(el).fontSize)"
     )
     assert font_size >= 16
+
+
+async def test_the_framed_chat_leaves_the_host_pages_focus_alone(
+    page: Page, host_site: str
+) -> None:
+    await bike_shop()
+    await page.goto(host_site)
+    frame = page.frame_locator("iframe.saasaisite-chat")
+    await frame.get_by_text("Hi, I am Sunny.").wait_for()
+    await page.wait_for_timeout(300)
+    assert await page.evaluate("document.activeElement.tagName") == "BODY"

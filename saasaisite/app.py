@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from quart import Quart, Response, g, request
+from quart import Quart, Response, current_app, g, request
 from werkzeug.exceptions import HTTPException
 
 from saasaisite import db
-from saasaisite.config import PROJECT_ROOT, Settings, load_settings
+from saasaisite.config import PROJECT_ROOT, Settings, current_settings, load_settings
 from saasaisite.errors import CSRFError, HTTPError
-from saasaisite.htmx import is_htmx, render
-from saasaisite.i18n import LANG_COOKIE, LOCALES, gettext, ngettext, select_locale
+from saasaisite.htmx import render
+from saasaisite.i18n import gettext, ngettext, select_locale
 from saasaisite.security import csrf_matches, new_csrf_token
 from saasaisite.tenancy import set_current_tenant
 
@@ -42,7 +42,6 @@ def create_app(settings: Settings | None = None) -> Quart:
     # variables (new-style gettext), so the whole output is still autoescaped.
     app.jinja_env.extend(newstyle_gettext=True)
     app.jinja_env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
-    app.jinja_env.globals["LOCALES"] = LOCALES
 
     @app.before_serving
     async def open_database() -> None:
@@ -67,7 +66,7 @@ async def _prepare_request() -> None:
     g.csrf_token = request.cookies.get(CSRF_COOKIE) or new_csrf_token()
     if request.method in SAFE_METHODS:
         return
-    if request.endpoint in _csrf_exempt():
+    if request.endpoint in current_app.config["csrf_exempt"]:
         return
     form = await request.form
     given = request.headers.get(CSRF_HEADER) or form.get("csrf_token")
@@ -75,17 +74,8 @@ async def _prepare_request() -> None:
         raise CSRFError()
 
 
-def _csrf_exempt() -> set[str]:
-    from quart import current_app
-
-    exempt: set[str] = current_app.config["csrf_exempt"]
-    return exempt
-
-
 async def _finish_response(response: Response) -> Response:
     """Keep the CSRF cookie and forbid framing unless a view allowed it."""
-    from saasaisite.config import current_settings
-
     settings = current_settings()
     if request.cookies.get(CSRF_COOKIE) != g.get("csrf_token"):
         response.set_cookie(
@@ -132,9 +122,6 @@ def _register_error_pages(app: Quart) -> None:
     async def unhandled(error: Exception) -> tuple[str, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
         return await error_page(500)
-
-    app.jinja_env.globals["is_htmx"] = is_htmx
-    app.jinja_env.globals["LANG_COOKIE"] = LANG_COOKIE
 
 
 def _register_blueprints(app: Quart) -> None:

@@ -10,8 +10,6 @@ from quart import Response, render_template, request
 HX_REQUEST = "HX-Request"
 HX_REDIRECT = "HX-Redirect"
 HX_BOOSTED = "HX-Boosted"
-HX_TARGET = "HX-Target"
-HX_TRIGGER = "HX-Trigger"
 HX_RETARGET = "HX-Retarget"
 HX_RESWAP = "HX-Reswap"
 

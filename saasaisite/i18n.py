@@ -64,8 +64,3 @@ def gettext(message: str, **variables: object) -> str:
 def ngettext(singular: str, plural: str, n: int, **variables: object) -> str:
     text = translations(current_locale()).ngettext(singular, plural, n)
     return text % {"num": n, **variables}
-
-
-def lazy_locale_gettext(locale: str, message: str) -> str:
-    """Translate into a given locale, for text built outside a request."""
-    return translations(locale).gettext(message)
